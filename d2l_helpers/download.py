@@ -1,0 +1,180 @@
+"""Checksum-verified downloads into the data cache, and the book's dataset registry ``DATA_HUB``.
+
+Every file is checked against its known digest before it is used; a download is written to a
+temporary file beside its target and renamed into place only once verified, so parallel
+notebook runs never see half a file. Introduced in 04_10_kaggle_house_price.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import shutil
+import sys
+import tarfile
+import tempfile
+import urllib.request
+import zipfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .settings import data_dir
+
+__all__ = ["DATA_URL", "DATA_HUB", "ChecksumError", "DataNotFoundError", "fetch", "download", "download_extract"]
+
+DATA_URL = "http://d2l-data.s3-accelerate.amazonaws.com/"
+
+# name -> (url, sha1), as in the d2l book.
+DATA_HUB: dict[str, tuple[str, str]] = {
+    "kaggle_house_train": (DATA_URL + "kaggle_house_pred_train.csv", "585e9cc93e70b39160e7921475f9bcd7d31219ce"),
+    "kaggle_house_test": (DATA_URL + "kaggle_house_pred_test.csv", "fa19780a7b011d9b009e8bff8e99922a8ee2eb90"),
+    "time_machine": (DATA_URL + "timemachine.txt", "090b5e7e70c295757f55df93cb0a180b9691891a"),
+    "fra-eng": (DATA_URL + "fra-eng.zip", "94646ad1522d915e7b0f9296181140edcf86a4f5"),
+}
+
+TIMEOUT_S = 60
+_CHUNK = 1 << 20
+
+
+class ChecksumError(RuntimeError):
+    """A cached or downloaded file does not match its published checksum; it is never loaded."""
+
+
+class DataNotFoundError(FileNotFoundError):
+    """A dataset file is missing from the cache and could not be downloaded."""
+
+
+def file_digest(path: Path, algorithm: str) -> str:
+    """Hex digest of a file (``algorithm`` as in hashlib: 'sha1', 'md5', ...)."""
+    h = hashlib.new(algorithm)
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(_CHUNK), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _verify(path: Path, checksum: str, algorithm: str, dataset: str, gunzip_sha256: str | None = None) -> None:
+    actual = file_digest(path, algorithm)
+    if actual == checksum:
+        return
+    if gunzip_sha256 is not None and _gunzip_sha256(path) == gunzip_sha256:
+        return  # same content, recompressed (e.g. Debian's package): accept it
+    raise ChecksumError(
+        f"{path.name} of dataset '{dataset}' is corrupt or incomplete: its {algorithm} is {actual}, expected "
+        f"{checksum} (file: {path}). It was not loaded. Delete the file and run `make data` again, or copy an "
+        "intact offline copy into the data cache.")
+
+
+def _gunzip_sha256(path: Path) -> str | None:
+    h = hashlib.sha256()
+    try:
+        with gzip.open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(_CHUNK), b""):
+                h.update(chunk)
+    except (OSError, EOFError):  # not gzip, or truncated
+        return None
+    return h.hexdigest()
+
+
+def _install(source: str, target: Path, verify: Callable[[Path], None]) -> None:
+    """Copy ``source`` (a URL or a local file) to a temporary file next to ``target``, verify it, rename it into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            if "://" in source:
+                print(f"Downloading {target.name} from {source} ...", file=sys.stderr)
+                request = urllib.request.Request(source, headers={"User-Agent": "d2l-course"})
+                with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
+                    shutil.copyfileobj(response, out, _CHUNK)
+            else:
+                with open(source, "rb") as src:
+                    shutil.copyfileobj(src, out, _CHUNK)
+        verify(tmp)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def fetch(
+    path: Path,
+    urls: Sequence[str],
+    checksum: str,
+    algorithm: str,
+    dataset: str,
+    hints: Sequence[str] = (),
+    gunzip_sha256: str | None = None,
+) -> Path:
+    """Return ``path`` once it holds the verified file: check a cached copy, else fetch it from the first source that works.
+
+    ``urls`` may also name local files (no ``://``), tried in order; ``gunzip_sha256`` additionally accepts a
+    gzip file whose decompressed content has that SHA-256 (the same data compressed differently).
+    """
+    def verify(p: Path) -> None:
+        _verify(p, checksum, algorithm, dataset, gunzip_sha256)
+
+    if path.exists():
+        verify(path)
+        return path
+    errors = []
+    for source in urls:
+        if "://" not in source and not os.path.exists(source):
+            continue
+        try:
+            _install(source, path, verify)
+            return path
+        except ChecksumError:
+            raise
+        except OSError as e:  # URLError, timeouts, refused connections, full disks
+            errors.append(f"{source}: {getattr(e, 'reason', e)}")
+    fixes = [
+        "with internet access, run `make data` (or just run the notebook again) to download it into the cache;",
+        "set D2L_DATA_DIR to a folder that already holds the course data in the cache layout "
+        f"(now {os.environ.get('D2L_DATA_DIR') or 'unset, so the default cache is used'});",
+        *hints,
+    ]
+    raise DataNotFoundError(
+        f"dataset '{dataset}': {path.name} is not in the data cache and could not be downloaded.\n"
+        f"  looked for: {path}\n  download errors: {'; '.join(errors) or 'no download address'}\n"
+        "How to fix it:\n" + "\n".join(f"  - {f}" for f in fixes))
+
+
+def _hub_entry(name: str) -> tuple[str, str]:
+    if name not in DATA_HUB:
+        raise ValueError(f"unknown dataset '{name}'; DATA_HUB knows: {', '.join(sorted(DATA_HUB))}. "
+                         "Register a new one as DATA_HUB[name] = (url, sha1).")
+    return DATA_HUB[name]
+
+
+def download(name: str, cache_dir: str | os.PathLike[str] | None = None) -> str:
+    """Return the local path of DATA_HUB file ``name``, downloading and SHA-1-checking it if needed; 04_10."""
+    url, sha1 = _hub_entry(name)
+    root = Path(cache_dir) if cache_dir is not None else data_dir()
+    return str(fetch(root / url.split("/")[-1], [url], sha1, "sha1", name))
+
+
+def download_extract(name: str, folder: str | None = None) -> str:
+    """Download and unpack a .zip/.tar/.gz archive of DATA_HUB; an already unpacked folder is used as is."""
+    url, _ = _hub_entry(name)
+    root = data_dir()
+    stem, ext = os.path.splitext(url.split("/")[-1])
+    if ext not in {".zip", ".tar", ".gz"}:
+        raise ValueError(f"dataset '{name}' is not an archive ({url}); use download('{name}') instead")
+    unpacked = root / (folder if folder else stem)
+    if unpacked.is_dir() and any(unpacked.iterdir()):
+        return str(unpacked)
+    archive = Path(download(name))
+    with tempfile.TemporaryDirectory(prefix=".extract-", dir=root) as tmp:
+        if ext == ".zip":
+            with zipfile.ZipFile(archive) as zf:
+                zf.extractall(tmp)
+        else:
+            with tarfile.open(archive) as tf:
+                tf.extractall(tmp, filter="data")
+        for entry in Path(tmp).iterdir():  # move top-level entries into the cache, each with one rename
+            dest = root / entry.name
+            if not dest.exists():
+                os.replace(entry, dest)
+    return str(unpacked)
