@@ -54,16 +54,14 @@ def file_digest(path: Path, algorithm: str) -> str:
     return h.hexdigest()
 
 
-def _verify(path: Path, checksum: str, algorithm: str, dataset: str, gunzip_sha256: str | None = None) -> None:
+def _mismatch(path: Path, checksum: str, algorithm: str, gunzip_sha256: str | None) -> str | None:
+    """None if the file is intact, else its actual digest."""
     actual = file_digest(path, algorithm)
     if actual == checksum:
-        return
+        return None
     if gunzip_sha256 is not None and _gunzip_sha256(path) == gunzip_sha256:
-        return  # same content, recompressed (e.g. Debian's package): accept it
-    raise ChecksumError(
-        f"{path.name} of dataset '{dataset}' is corrupt or incomplete: its {algorithm} is {actual}, expected "
-        f"{checksum} (file: {path}). It was not loaded. Delete the file and run `make data` again, or copy an "
-        "intact offline copy into the data cache.")
+        return None  # same content, compressed differently (e.g. Debian's package): accept it
+    return actual
 
 
 def _gunzip_sha256(path: Path) -> str | None:
@@ -77,7 +75,7 @@ def _gunzip_sha256(path: Path) -> str | None:
     return h.hexdigest()
 
 
-def _install(source: str, target: Path, verify: Callable[[Path], None]) -> None:
+def _install(source: str, target: Path, check: Callable[[Path], str | None], dataset: str, algorithm: str) -> None:
     """Copy ``source`` (a URL or a local file) to a temporary file next to ``target``, verify it, rename it into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
@@ -92,7 +90,12 @@ def _install(source: str, target: Path, verify: Callable[[Path], None]) -> None:
             else:
                 with open(source, "rb") as src:
                     shutil.copyfileobj(src, out, _CHUNK)
-        verify(tmp)
+        actual = check(tmp)
+        if actual is not None:
+            raise ChecksumError(
+                f"{target.name} of dataset '{dataset}' fetched from {source} is corrupt or incomplete: its "
+                f"{algorithm} is {actual}, not the published one. Nothing was saved; try again later or use "
+                "an offline copy (D2L_DATA_DIR).")
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
@@ -112,18 +115,23 @@ def fetch(
     ``urls`` may also name local files (no ``://``), tried in order; ``gunzip_sha256`` additionally accepts a
     gzip file whose decompressed content has that SHA-256 (the same data compressed differently).
     """
-    def verify(p: Path) -> None:
-        _verify(p, checksum, algorithm, dataset, gunzip_sha256)
+    def check(p: Path) -> str | None:
+        return _mismatch(p, checksum, algorithm, gunzip_sha256)
 
     if path.exists():
-        verify(path)
+        actual = check(path)
+        if actual is not None:
+            raise ChecksumError(
+                f"{path.name} of dataset '{dataset}' is corrupt or incomplete: its {algorithm} is {actual}, "
+                f"expected {checksum} (file: {path}). It was not loaded. Delete the file and run `make data` "
+                "again, or copy an intact offline copy into the data cache.")
         return path
     errors = []
     for source in urls:
         if "://" not in source and not os.path.exists(source):
             continue
         try:
-            _install(source, path, verify)
+            _install(source, path, check, dataset, algorithm)
             return path
         except ChecksumError:
             raise

@@ -40,7 +40,7 @@ class Accumulator:
 
 
 class Timer:
-    """Record several running times; starts on creation; introduced in 02_01_tensors."""
+    """Record several running times; starts on creation; introduced in 03_01_linear_regression."""
 
     def __init__(self) -> None:
         self.times: list[float] = []
