@@ -30,7 +30,7 @@ $(STAMP): requirements.txt pyproject.toml
 setup: $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 test: $(STAMP)
 	D2L_SMOKE=$(D2L_SMOKE) $(BIN)/python -m pytest tests notebooks -n $(JOBS) --dist loadscope \

@@ -119,7 +119,8 @@ def evaluate_loss(
         for X, y in data_iter:
             X, y = _move(X, y, device)
             out = net(X)
-            y = y.reshape(out.shape)
+            if y.numel() == out.numel():  # regression: align (batch,) labels with (batch, 1) outputs
+                y = y.reshape(out.shape)
             n = y.shape[0]
             metric.add(float(summed_loss(loss(out, y), n, loss)), n)
     if metric[1] == 0:

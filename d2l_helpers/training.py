@@ -56,7 +56,7 @@ def train_epoch(net: Net, train_iter: Batches, loss: Loss, updater: Updater,
         else:
             l_sum.backward()
             updater(n)  # the scratch updater divides by the batch size itself
-        metric.add(float(l_sum), accuracy(y_hat.detach(), y), n)
+        metric.add(float(l_sum.detach()), accuracy(y_hat.detach(), y), n)
     if metric[2] == 0:
         raise ValueError("train_iter yielded no batches; nothing to train on")
     return metric[0] / metric[2], metric[1] / metric[2]
