@@ -76,7 +76,7 @@ def _gunzip_sha256(path: Path) -> str | None:
 
 
 def _install(source: str, target: Path, check: Callable[[Path], str | None], dataset: str, algorithm: str) -> None:
-    """Copy ``source`` (a URL or a local file) to a temporary file next to ``target``, verify it, rename it into place."""
+    """Copy ``source`` (URL or local file) to a temporary file beside ``target``, verify it, rename it into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     tmp = Path(tmp_name)
@@ -110,7 +110,7 @@ def fetch(
     hints: Sequence[str] = (),
     gunzip_sha256: str | None = None,
 ) -> Path:
-    """Return ``path`` once it holds the verified file: check a cached copy, else fetch it from the first source that works.
+    """Return ``path`` once it holds the verified file: check a cached copy, else fetch it from the first source.
 
     ``urls`` may also name local files (no ``://``), tried in order; ``gunzip_sha256`` additionally accepts a
     gzip file whose decompressed content has that SHA-256 (the same data compressed differently).

@@ -1,4 +1,4 @@
-"""Fashion-MNIST read once into uint8 tensors, served as float minibatches (introduced in 03_05_image_classification_dataset).
+"""Fashion-MNIST read once into uint8 tensors, served as float minibatches (introduced in 03_05).
 
 The files are torchvision's ``FashionMNIST`` files in the same layout (``<cache>/FashionMNIST/raw/*.gz``),
 checked against torchvision's MD5 sums. Batches are sliced from in-memory tensors and converted to

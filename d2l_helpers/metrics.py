@@ -18,7 +18,7 @@ Batches = Iterable[tuple[torch.Tensor, torch.Tensor]]
 
 
 class Accumulator:
-    """Keep ``n`` running sums, e.g. (loss sum, correct count, example count); introduced in 03_06_softmax_regression_scratch."""
+    """Keep ``n`` running sums, e.g. (loss sum, correct count, example count); introduced in 03_06."""
 
     def __init__(self, n: int) -> None:
         if n < 1:
@@ -69,7 +69,7 @@ class Timer:
 
 
 def accuracy(y_hat: torch.Tensor, y: torch.Tensor) -> float:
-    """Count correct predictions: argmax of ``y_hat`` (batch, classes) against integer labels ``y``; introduced in 03_06."""
+    """Count correct predictions: argmax of ``y_hat`` (batch, classes) vs integer labels ``y``; introduced in 03_06."""
     if y.is_floating_point() or y.is_complex():
         raise TypeError(f"labels y must be an integer tensor of class indices (e.g. torch.int64), got {y.dtype}; "
                         "convert with y.long()")

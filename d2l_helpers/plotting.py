@@ -106,7 +106,7 @@ def show_images(
     scale: float = 1.5,
     cmap: str | None = None,
 ) -> list[Axes]:
-    """Show a grid of images (tensors or arrays) with optional titles; introduced in 03_05_image_classification_dataset."""
+    """Show a grid of images (tensors or arrays) with optional titles; introduced in 03_05."""
     if num_rows < 1 or num_cols < 1:
         raise ValueError(f"show_images needs num_rows and num_cols >= 1, got {num_rows} x {num_cols}")
     _, axes = plt.subplots(num_rows, num_cols, figsize=(num_cols * scale, num_rows * scale), squeeze=False)
@@ -130,7 +130,7 @@ def _in_notebook() -> bool:
 
 
 class Animator:
-    """Plot data points as they arrive, redrawn in place in JupyterLab; introduced in 03_06_softmax_regression_scratch."""
+    """Plot data points as they arrive, redrawn in place in JupyterLab; introduced in 03_06."""
 
     def __init__(
         self,

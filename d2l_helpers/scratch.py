@@ -1,4 +1,4 @@
-"""The from-scratch linear-regression pieces: model, loss and minibatch SGD (derived in 03_02_linear_regression_scratch)."""
+"""The from-scratch linear-regression pieces: model, loss and minibatch SGD (derived in 03_02)."""
 
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 import d2l_helpers as d2l
+
 from .conftest import unreachable_url
 
 

@@ -53,9 +53,9 @@ def server(tmp_path: Path):
             try:
                 _api(base, "/api/status")
                 break
-            except OSError:
+            except OSError as e:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("Jupyter server did not start: " + log.read_text()[-2000:])
+                    raise RuntimeError("Jupyter server did not start: " + log.read_text()[-2000:]) from e
                 time.sleep(0.5)
         yield base
     finally:
