@@ -32,8 +32,9 @@ setup: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
+# Notebooks run in parallel kernels: one math thread each avoids oversubscribing the cores.
 test: $(STAMP)
-	D2L_SMOKE=$(D2L_SMOKE) $(BIN)/python -m pytest tests notebooks -n $(JOBS) --dist loadscope \
+	D2L_SMOKE=$(D2L_SMOKE) OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} $(BIN)/python -m pytest tests notebooks -n $(JOBS) --dist loadscope \
 	  --nbval-lax --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) -p no:cacheprovider
 
 lint: $(STAMP)

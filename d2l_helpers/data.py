@@ -65,7 +65,7 @@ class TensorLoader:
                 batch = tuple(t[lo:hi] for t in self.tensors)
             else:
                 idx = order[lo:hi]
-                batch = tuple(t[idx] for t in self.tensors)
+                batch = tuple(t.index_select(0, idx) for t in self.tensors)  # much faster than t[idx]
             yield self.transform(batch) if self.transform is not None else batch
 
 
