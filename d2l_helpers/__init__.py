@@ -5,7 +5,7 @@ Importing does nothing but define names: no seeding, no plot settings, no printi
 
 from .data import TensorLoader, load_array, synthetic_data
 from .device import try_all_gpus, try_gpu
-from .download import DATA_HUB, DATA_URL, ChecksumError, DataNotFoundError, download, download_extract
+from .downloads import DATA_HUB, DATA_URL, ChecksumError, DataNotFoundError, download, download_extract
 from .fashion_mnist import get_fashion_mnist_labels, load_data_fashion_mnist, read_fashion_mnist
 from .metrics import Accumulator, Timer, accuracy, evaluate_accuracy, evaluate_loss
 from .plotting import Animator, plot, plt, set_axes, set_figsize, show_images, use_svg_display

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from .download import DATA_HUB, ChecksumError, DataNotFoundError, download, download_extract
+from .downloads import DATA_HUB, ChecksumError, DataNotFoundError, download, download_extract
 from .fashion_mnist import FILES, fashion_mnist_file
 from .settings import data_dir
 

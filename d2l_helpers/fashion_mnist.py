@@ -15,7 +15,7 @@ import torch
 from torch.nn import functional as F
 
 from .data import Batch, TensorLoader, check_batch_size
-from .download import fetch
+from .downloads import fetch
 from .settings import cap_batches, data_dir
 
 TEXT_LABELS = ("t-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle boot")

@@ -17,7 +17,7 @@ def test_prefetch_verifies_the_configured_cache() -> None:
 
 def test_prefetch_reports_failures_with_exit_status(monkeypatch: pytest.MonkeyPatch, empty_cache: Path) -> None:
     from d2l_helpers import __main__ as cli
-    from d2l_helpers import download as dl
+    from d2l_helpers import downloads as dl
     from d2l_helpers import fashion_mnist as fm
 
     monkeypatch.setattr(fm, "_MIRRORS", (unreachable_url(),))
