@@ -45,7 +45,8 @@ data: $(STAMP)
 
 notebooks: $(STAMP)
 	D2L_SMOKE=0 $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	  --ExecutePreprocessor.timeout=1800 $(NOTEBOOKS)
+	  --ExecutePreprocessor.timeout=1800 \
+	  --ExecutePreprocessor.record_timing=False $(NOTEBOOKS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -20,12 +20,16 @@ DEFAULT_FMTS: tuple[str, ...] = ("-", "m--", "g-.", "r:")
 
 
 def use_svg_display() -> None:
-    """Render inline figures as SVG (sharp at any zoom); introduced in 02_04_calculus."""
+    """Render inline figures as SVG (sharp at any zoom); introduced in 02_04_calculus.
+
+    The SVG carries no date and fixed element ids, so re-running a notebook reproduces its figures byte for byte.
+    """
     try:
         from matplotlib_inline import backend_inline
     except ImportError:  # not inside Jupyter: nothing to configure
         return
-    backend_inline.set_matplotlib_formats("svg")
+    plt.rcParams["svg.hashsalt"] = "d2l-course"
+    backend_inline.set_matplotlib_formats("svg", metadata={"Date": None})
 
 
 def set_figsize(figsize: tuple[float, float] = (3.5, 2.5)) -> None:
