@@ -8,7 +8,7 @@ float (and resized) a whole batch at a time, which is far faster than decoding o
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import torch
@@ -74,7 +74,7 @@ def get_fashion_mnist_labels(labels: Iterable[int] | torch.Tensor) -> list[str]:
     return names
 
 
-def _to_float_images(resize: tuple[int, int] | None):  # noqa: ANN202 - returns a batch transform
+def _to_float_images(resize: tuple[int, int] | None) -> Callable[[Batch], Batch]:
     def transform(batch: Batch) -> Batch:
         X, y = batch
         X = X.unsqueeze(1).float().div_(255)  # (batch, 1, 28, 28) in [0, 1]
