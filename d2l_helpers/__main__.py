@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from .downloads import DATA_HUB, ChecksumError, DataNotFoundError, download, download_extract
+from .downloads import ARCHIVE_EXTS, DATA_HUB, ChecksumError, DataNotFoundError, download, download_extract
 from .fashion_mnist import FILES, fashion_mnist_file
 from .settings import data_dir
 
@@ -14,7 +14,7 @@ def main() -> int:
     print(f"Data cache: {data_dir()}")
     jobs = [(f"Fashion-MNIST {f}", lambda f=f: fashion_mnist_file(f)) for f in FILES]
     for name, (url, _) in DATA_HUB.items():
-        fetch_one = download_extract if url.endswith((".zip", ".tar", ".gz")) else download
+        fetch_one = download_extract if url.endswith(ARCHIVE_EXTS) else download
         jobs.append((name, lambda n=name, g=fetch_one: g(n)))
     failed = 0
     for label, job in jobs:

@@ -15,6 +15,7 @@ from torch import nn
 
 Net = Callable[[torch.Tensor], torch.Tensor]
 Batches = Iterable[tuple[torch.Tensor, torch.Tensor]]
+Loss = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 
 class Accumulator:
@@ -88,7 +89,8 @@ def summed_loss(l: torch.Tensor, n: int, loss: object = None) -> torch.Tensor:
     return l if getattr(loss, "reduction", "mean") == "sum" else l * n
 
 
-def _move(X: torch.Tensor, y: torch.Tensor, device: torch.device | None) -> tuple[torch.Tensor, torch.Tensor]:
+def to_device(X: torch.Tensor, y: torch.Tensor, device: torch.device | None) -> tuple[torch.Tensor, torch.Tensor]:
+    """Move a batch to ``device``; ``None`` leaves it where it is."""
     return (X, y) if device is None else (X.to(device), y.to(device))
 
 
@@ -100,7 +102,7 @@ def evaluate_accuracy(net: Net, data_iter: Batches, device: torch.device | None 
     metric = Accumulator(2)  # (correct predictions, examples)
     with torch.no_grad():
         for X, y in data_iter:
-            X, y = _move(X, y, device)
+            X, y = to_device(X, y, device)
             metric.add(accuracy(net(X), y), y.numel())
     if was_training:
         net.train()  # type: ignore[union-attr]
@@ -110,14 +112,13 @@ def evaluate_accuracy(net: Net, data_iter: Batches, device: torch.device | None 
 
 
 def evaluate_loss(
-    net: Net, data_iter: Batches, loss: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
-    device: torch.device | None = None,
+    net: Net, data_iter: Batches, loss: Loss, device: torch.device | None = None
 ) -> float:
     """Average per-example loss of ``net`` over ``data_iter``; works with summed, mean or per-example losses; 04_04."""
     metric = Accumulator(2)  # (loss sum, examples)
     with torch.no_grad():
         for X, y in data_iter:
-            X, y = _move(X, y, device)
+            X, y = to_device(X, y, device)
             out = net(X)
             if y.numel() == out.numel():  # regression: align (batch,) labels with (batch, 1) outputs
                 y = y.reshape(out.shape)

@@ -6,21 +6,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
 from torch import nn
 
 from .fashion_mnist import get_fashion_mnist_labels
-from .metrics import Accumulator, accuracy, evaluate_accuracy, summed_loss
+from .metrics import Accumulator, Batches, Loss, Net, accuracy, evaluate_accuracy, summed_loss, to_device
 from .plotting import Animator, show_images
 from .settings import cap_epochs
 
-Net = Callable[[torch.Tensor], torch.Tensor]
-Loss = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 Updater = torch.optim.Optimizer | Callable[[int], None]
-Batches = Iterable[tuple[torch.Tensor, torch.Tensor]]
 
 
 @dataclass(frozen=True)
@@ -44,8 +41,7 @@ def train_epoch(net: Net, train_iter: Batches, loss: Loss, updater: Updater,
         net.train()
     metric = Accumulator(3)  # (loss sum, correct predictions, examples)
     for X, y in train_iter:
-        if device is not None:
-            X, y = X.to(device), y.to(device)
+        X, y = to_device(X, y, device)
         y_hat = net(X)
         n = y.shape[0]
         l_sum = summed_loss(loss(y_hat, y), n, loss)  # works for per-example, mean and sum losses
