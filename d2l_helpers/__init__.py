@@ -3,21 +3,36 @@
 Importing does nothing but define names: no seeding, no plot settings, no printing, no file access.
 """
 
-from .data import TensorLoader, load_array, synthetic_data
+from .cnn import Residual, corr2d, count_params_flops, pool2d
+from .data import TensorLoader, get_dataloader_workers, load_array, synthetic_data
 from .device import try_all_gpus, try_gpu
 from .downloads import DATA_HUB, DATA_URL, ChecksumError, DataNotFoundError, download, download_extract
 from .fashion_mnist import get_fashion_mnist_labels, load_data_fashion_mnist, read_fashion_mnist
 from .metrics import Accumulator, Timer, accuracy, evaluate_accuracy, evaluate_loss
 from .plotting import Animator, plot, plt, set_axes, set_figsize, show_images, use_svg_display
+from .progress import progress_bar
+from .scale import Scale, pick_scale
 from .scratch import linreg, sgd, squared_loss
 from .settings import data_dir, smoke_mode
-from .training import TrainResult, predict_ch3, train, train_ch3, train_epoch, train_epoch_ch3
+from .training import (
+    TrainResult,
+    evaluate_accuracy_gpu,
+    predict_ch3,
+    run_batches,
+    run_epochs,
+    train,
+    train_ch3,
+    train_ch6,
+    train_epoch,
+    train_epoch_ch3,
+)
 
 __all__ = [
-    "DATA_HUB", "DATA_URL", "Accumulator", "Animator", "ChecksumError", "DataNotFoundError", "TensorLoader",
-    "Timer", "TrainResult", "accuracy", "data_dir", "download", "download_extract", "evaluate_accuracy",
-    "evaluate_loss", "get_fashion_mnist_labels", "linreg", "load_array", "load_data_fashion_mnist", "plot",
-    "plt", "predict_ch3", "read_fashion_mnist", "set_axes", "set_figsize", "sgd", "show_images", "smoke_mode",
-    "squared_loss", "synthetic_data", "train", "train_ch3", "train_epoch", "train_epoch_ch3", "try_all_gpus",
-    "try_gpu", "use_svg_display",
+    "DATA_HUB", "DATA_URL", "Accumulator", "Animator", "ChecksumError", "DataNotFoundError", "Residual", "Scale",
+    "TensorLoader", "Timer", "TrainResult", "accuracy", "corr2d", "count_params_flops", "data_dir", "download",
+    "download_extract", "evaluate_accuracy", "evaluate_accuracy_gpu", "evaluate_loss", "get_dataloader_workers",
+    "get_fashion_mnist_labels", "linreg", "load_array", "load_data_fashion_mnist", "pick_scale", "plot", "plt", "pool2d",
+    "predict_ch3", "progress_bar", "read_fashion_mnist", "run_batches", "run_epochs", "set_axes", "set_figsize",
+    "sgd", "show_images", "smoke_mode", "squared_loss", "synthetic_data", "train", "train_ch3", "train_ch6",
+    "train_epoch", "train_epoch_ch3", "try_all_gpus", "try_gpu", "use_svg_display",
 ]

@@ -70,15 +70,27 @@ class TensorLoader:
 
 
 def synthetic_data(w: torch.Tensor, b: float, num_examples: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """Generate y = Xw + b + noise with X ~ N(0, 1) and noise ~ N(0, 0.01²); introduced in 03_02."""
-    if w.ndim != 1:
-        raise ValueError(f"w must be a 1-D weight vector, got shape {tuple(w.shape)}")
+    """Generate y = Xw + b + noise with X ~ N(0, 1) and noise ~ N(0, 0.01²); introduced in 03_02.
+
+    ``w`` is a weight vector of shape (n,) or, as in the book's 4.5, a column (n, 1); labels are (num_examples, 1).
+    """
+    if not (w.ndim == 1 or (w.ndim == 2 and w.shape[1] == 1)):
+        raise ValueError(f"w must be a weight vector of shape (n,) or (n, 1), got shape {tuple(w.shape)}")
     if num_examples <= 0:
         raise ValueError(f"num_examples must be positive, got {num_examples}")
-    X = torch.normal(0, 1, (num_examples, len(w)))  # (num_examples, num_inputs)
-    y = torch.matmul(X, w) + b
+    X = torch.normal(0, 1, (num_examples, w.shape[0]))  # (num_examples, num_inputs)
+    y = torch.matmul(X, w.reshape(-1)) + b  # (num_examples,)
     y += torch.normal(0, 0.01, y.shape)
     return X, y.reshape((-1, 1))  # y: (num_examples, 1)
+
+
+def get_dataloader_workers() -> int:
+    """Worker processes for a torch ``DataLoader`` (the book's 3.5 helper): 0, i.e. load in the training process.
+
+    The course's loaders slice in-memory tensors, which is faster than worker processes on a laptop, and 0 workers
+    never starves a 2-core machine or fails on Windows/macOS, where the book's 4 workers often do.
+    """
+    return 0
 
 
 def load_array(data_arrays: Sequence[torch.Tensor], batch_size: int, is_train: bool = True) -> TensorLoader:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import os
 import shutil
 import sys
@@ -16,6 +17,7 @@ import tarfile
 import tempfile
 import urllib.request
 import zipfile
+import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -34,6 +36,11 @@ DATA_HUB: dict[str, tuple[str, str]] = {
 }
 
 ARCHIVE_EXTS = (".zip", ".tar", ".gz")  # what download_extract can unpack
+MANIFEST = ".d2l-manifest.json"  # inside an unpacked folder: sha1 of each file extracted from the verified archive
+# Unpacked folders accepted without a manifest (e.g. an offline copy): file -> sha1, per DATA_HUB name.
+KNOWN_UNPACKED: dict[str, dict[str, str]] = {
+    "fra-eng": {"fra.txt": "1a9f67f6c5f001e892cb4389116e0925b6d1fe46"},  # the offline copy's 5,213 pairs
+}
 TIMEOUT_S = 60
 _CHUNK = 1 << 20
 
@@ -71,7 +78,7 @@ def _gunzip_sha256(path: Path) -> str | None:
         with gzip.open(path, "rb") as f:
             for chunk in iter(lambda: f.read(_CHUNK), b""):
                 h.update(chunk)
-    except (OSError, EOFError):  # not gzip, or truncated
+    except (OSError, EOFError, zlib.error):  # not gzip, truncated, or corrupt inside (bad CRC, flipped bytes)
         return None
     return h.hexdigest()
 
@@ -162,8 +169,48 @@ def download(name: str, cache_dir: str | os.PathLike[str] | None = None) -> str:
     return str(fetch(root / url.split("/")[-1], [url], sha1, "sha1", name))
 
 
+def _folder_digests(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): file_digest(p, "sha1")
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != MANIFEST}
+
+
+def _check_unpacked(name: str, folder: Path) -> None:
+    """Verify an unpacked folder against its manifest, or against ``KNOWN_UNPACKED``; raise ChecksumError if not."""
+    manifest = folder / MANIFEST
+    if manifest.exists():
+        expected, origin = json.loads(manifest.read_text(encoding="utf-8")), f"its manifest {MANIFEST}"
+    elif name in KNOWN_UNPACKED:
+        expected, origin = KNOWN_UNPACKED[name], "the known offline copy"
+    else:
+        raise ChecksumError(
+            f"the unpacked folder {folder} of dataset '{name}' has no manifest ({MANIFEST}), so its files cannot be "
+            f"verified and were not loaded. Delete the folder and run the notebook or `make data` again to download "
+            f"and unpack the verified archive.")
+    for rel, sha1 in expected.items():
+        path = folder / rel
+        actual = file_digest(path, "sha1") if path.is_file() else "missing"
+        if actual != sha1:
+            raise ChecksumError(
+                f"{rel} in the unpacked folder {folder} of dataset '{name}' is corrupt, incomplete or missing: its "
+                f"sha1 is {actual}, expected {sha1} from {origin}. It was not loaded. Delete the folder {folder} "
+                "and run `make data` again (or copy an intact offline copy into the data cache).")
+
+
+def _extract(archive: Path, ext: str, dest: Path) -> None:
+    if ext == ".zip":
+        with zipfile.ZipFile(archive) as zf:
+            zf.extractall(dest)
+    else:
+        with tarfile.open(archive) as tf:
+            tf.extractall(dest, filter="data")
+
+
 def download_extract(name: str, folder: str | None = None) -> str:
-    """Download and unpack a .zip/.tar/.gz archive of DATA_HUB; an already unpacked folder is used as is."""
+    """Download, verify and unpack a .zip/.tar/.gz archive of DATA_HUB; return the unpacked folder; 09_05.
+
+    The unpacked files' SHA-1 sums go into a manifest in the folder and are checked whenever the folder is reused;
+    a folder without a manifest is accepted only if its files match a known digest (``KNOWN_UNPACKED``).
+    """
     url, _ = _hub_entry(name)
     root = data_dir()
     stem, ext = os.path.splitext(url.split("/")[-1])
@@ -171,17 +218,23 @@ def download_extract(name: str, folder: str | None = None) -> str:
         raise ValueError(f"dataset '{name}' is not an archive ({url}); use download('{name}') instead")
     unpacked = root / (folder if folder else stem)
     if unpacked.is_dir() and any(unpacked.iterdir()):
+        _check_unpacked(name, unpacked)
         return str(unpacked)
     archive = Path(download(name))
     with tempfile.TemporaryDirectory(prefix=".extract-", dir=root) as tmp:
-        if ext == ".zip":
-            with zipfile.ZipFile(archive) as zf:
-                zf.extractall(tmp)
-        else:
-            with tarfile.open(archive) as tf:
-                tf.extractall(tmp, filter="data")
-        for entry in Path(tmp).iterdir():  # move top-level entries into the cache, each with one rename
-            dest = root / entry.name
-            if not dest.exists():
-                os.replace(entry, dest)
+        _extract(archive, ext, Path(tmp))
+        staged = Path(tmp) / unpacked.name
+        if not staged.is_dir():
+            raise ValueError(f"archive {archive.name} of dataset '{name}' has no top-level folder "
+                             f"'{unpacked.name}'; pass folder= naming the folder it unpacks to")
+        digests = _folder_digests(staged)
+        (staged / MANIFEST).write_text(json.dumps(digests, indent=1), encoding="utf-8")
+        if unpacked.is_dir() and not any(unpacked.iterdir()):
+            unpacked.rmdir()  # an empty leftover would block the rename
+        try:
+            os.replace(staged, unpacked)  # the folder appears at once, with its manifest
+        except OSError:
+            if not unpacked.is_dir():  # not another process that unpacked it first
+                raise
+    _check_unpacked(name, unpacked)
     return str(unpacked)

@@ -124,7 +124,18 @@ def show_images(
     return flat
 
 
-def _in_notebook() -> bool:
+def _is_many(v: Any) -> bool:
+    """True for a tuple, list, array or 1-D tensor of values; False for a number or a 0-d tensor/array."""
+    return hasattr(v, "__len__") and getattr(v, "ndim", 1) != 0
+
+
+def _values(v: Any) -> list[Any]:
+    """Animator.add's x or y as a list: one value per curve."""
+    return list(v) if _is_many(v) else [v]
+
+
+def in_notebook() -> bool:
+    """True inside a Jupyter kernel (JupyterLab, VS Code, nbconvert), where outputs can be updated in place."""
     try:
         from IPython import get_ipython
     except ImportError:
@@ -164,10 +175,10 @@ class Animator:
         """Apply the labels, limits, scales and legend given to the constructor."""
         set_axes(self.axes[0], *self._axes_config)
 
-    def add(self, x: float | Sequence[float | None], y: float | Sequence[float | None]) -> None:
+    def add(self, x: Any, y: Any) -> None:
         """Append one point per curve (``None`` skips a curve) and redraw."""
-        ys = list(y) if isinstance(y, Sequence) else [y]
-        xs = list(x) if isinstance(x, Sequence) else [x] * len(ys)
+        ys = _values(y)
+        xs = _values(x) if _is_many(x) else [x] * len(ys)
         if not self.X:
             self.X = [[] for _ in ys]
             self.Y = [[] for _ in ys]
@@ -182,7 +193,7 @@ class Animator:
         self._show()
 
     def _show(self) -> None:
-        if not _in_notebook():
+        if not in_notebook():
             return
         from IPython import display
 

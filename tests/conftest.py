@@ -13,6 +13,10 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 import pytest  # noqa: E402
 
+from d2l_helpers.settings import data_dir  # noqa: E402
+
+CONFIGURED_DATA = data_dir()  # the course data cache the tests were started with (CI: a copy of the offline data)
+
 
 @pytest.fixture
 def empty_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -21,6 +25,14 @@ def empty_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     cache.mkdir()
     monkeypatch.setenv("D2L_DATA_DIR", str(cache))
     return cache
+
+
+@pytest.fixture
+def offline_data() -> Path:
+    """The course data cache the test run was started with; skips if it lacks the offline datasets."""
+    if not (CONFIGURED_DATA / "fra-eng" / "fra.txt").is_file():
+        pytest.skip(f"needs the course data cache with fra-eng/fra.txt at {CONFIGURED_DATA} (CI copies ../shared/data)")
+    return CONFIGURED_DATA
 
 
 @pytest.fixture

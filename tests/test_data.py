@@ -59,6 +59,7 @@ def test_tensor_loader_cap_and_transform() -> None:
     assert all(torch.equal(b[0], torch.full((10,), 2.0)) for b in out)
 
 
-def test_synthetic_data_rejects_matrix_weights() -> None:
-    with pytest.raises(ValueError, match="1-D weight vector"):
-        d2l.synthetic_data(torch.zeros(2, 1), 0.0, 10)
+@pytest.mark.parametrize("shape", [(2, 2), (1, 2), (2, 1, 1), ()])
+def test_synthetic_data_rejects_other_weight_shapes(shape: tuple[int, ...]) -> None:
+    with pytest.raises(ValueError, match=r"weight vector of shape \(n,\) or \(n, 1\)"):
+        d2l.synthetic_data(torch.zeros(shape), 0.0, 10)

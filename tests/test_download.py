@@ -1,4 +1,5 @@
 import hashlib
+import json
 import zipfile
 from pathlib import Path
 
@@ -75,11 +76,55 @@ def test_download_extract_unpacks_zip_atomically(monkeypatch, empty_cache: Path,
     assert not list(empty_cache.glob(".extract-*"))
 
 
-def test_download_extract_accepts_an_unpacked_copy_offline(monkeypatch, empty_cache: Path) -> None:
+def _zip_pairs(monkeypatch: pytest.MonkeyPatch, root: Path, base: str, text: str = "hello\tbonjour\n") -> None:
+    with zipfile.ZipFile(root / "pairs.zip", "w") as zf:
+        zf.writestr("pairs/data.txt", text)
+    _register(monkeypatch, "pairs", base + "pairs.zip", (root / "pairs.zip").read_bytes())
+
+
+def test_download_extract_records_a_manifest_and_checks_it_on_reuse(monkeypatch, empty_cache: Path,
+                                                                     http_root) -> None:
+    root, base = http_root
+    _zip_pairs(monkeypatch, root, base)
+    folder = Path(d2l.download_extract("pairs"))
+    manifest = json.loads((folder / ".d2l-manifest.json").read_text())
+    assert manifest == {"data.txt": hashlib.sha1(b"hello\tbonjour\n").hexdigest()}
+    assert Path(d2l.download_extract("pairs")) == folder  # intact: reused without downloading again
+    (folder / "data.txt").write_text("hello\tbon")  # truncated after unpacking
+    with pytest.raises(d2l.ChecksumError, match=r"data\.txt in the unpacked folder .*not loaded.*Delete the folder"):
+        d2l.download_extract("pairs")
+    (folder / "data.txt").unlink()
+    with pytest.raises(d2l.ChecksumError, match="missing"):
+        d2l.download_extract("pairs")
+
+
+def test_download_extract_rejects_an_unpacked_folder_it_cannot_verify(monkeypatch, empty_cache: Path) -> None:
     _register(monkeypatch, "pairs", unreachable_url() + "pairs.zip", b"never fetched")
     (empty_cache / "pairs").mkdir()
     (empty_cache / "pairs" / "data.txt").write_text("ok")
-    assert Path(d2l.download_extract("pairs")) == empty_cache / "pairs"
+    with pytest.raises(d2l.ChecksumError, match=r"has no manifest .*Delete the folder"):
+        d2l.download_extract("pairs")
+
+
+def test_download_extract_replaces_an_empty_leftover_folder(monkeypatch, empty_cache: Path, http_root) -> None:
+    root, base = http_root
+    _zip_pairs(monkeypatch, root, base)
+    (empty_cache / "pairs").mkdir()
+    assert (Path(d2l.download_extract("pairs")) / "data.txt").read_text() == "hello\tbonjour\n"
+
+
+def _offline_fra_eng(cache: Path, text: bytes) -> None:
+    (cache / "fra-eng").mkdir()
+    (cache / "fra-eng" / "fra.txt").write_bytes(text)
+
+
+def test_offline_fra_eng_without_manifest_is_accepted_only_if_intact(empty_cache: Path, offline_data: Path) -> None:
+    good = (offline_data / "fra-eng" / "fra.txt").read_bytes()
+    _offline_fra_eng(empty_cache, good)
+    assert Path(d2l.download_extract("fra-eng")) == empty_cache / "fra-eng"
+    (empty_cache / "fra-eng" / "fra.txt").write_bytes(good[: len(good) // 2])  # a truncated copy
+    with pytest.raises(d2l.ChecksumError, match=r"fra\.txt in the unpacked folder .*known offline copy"):
+        d2l.download_extract("fra-eng")
 
 
 def test_download_extract_rejects_plain_files() -> None:

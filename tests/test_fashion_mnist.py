@@ -91,14 +91,25 @@ def test_missing_dataset_offline_says_how_to_fix(monkeypatch, tmp_path: Path) ->
         assert part in message
 
 
-def test_corrupt_file_is_detected(monkeypatch, tmp_path: Path) -> None:
+def _flip_middle(data: bytes) -> bytes:
+    out = bytearray(data)
+    out[len(out) // 2] ^= 0xFF  # inside the deflate stream: gzip itself fails with a zlib error
+    return bytes(out)
+
+
+@pytest.mark.parametrize("fname", ["t10k-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz"])
+@pytest.mark.parametrize("corrupt", [
+    pytest.param(_flip_middle, id="byte-flipped-in-the-middle"),
+    pytest.param(lambda d: d[: len(d) // 2], id="truncated"),
+    pytest.param(lambda d: bytes(len(d)), id="zeros"),
+    pytest.param(lambda d: d[:-20] + bytes([d[-20] ^ 0xFF]) + d[-19:], id="byte-flipped-near-the-end"),
+])
+def test_corrupt_file_is_detected_and_never_loaded(monkeypatch, tmp_path: Path, fname: str, corrupt) -> None:
     raw = _copy_raw(tmp_path / "cache")
-    data = bytearray((raw / "t10k-labels-idx1-ubyte.gz").read_bytes())
-    data[-20] ^= 0xFF
-    (raw / "t10k-labels-idx1-ubyte.gz").write_bytes(bytes(data))
+    (raw / fname).write_bytes(corrupt((raw / fname).read_bytes()))
     monkeypatch.setenv("D2L_DATA_DIR", str(tmp_path / "cache"))
     _offline(monkeypatch, tmp_path)
-    with pytest.raises(d2l.ChecksumError, match="t10k-labels-idx1-ubyte.gz of dataset 'Fashion-MNIST'"):
+    with pytest.raises(d2l.ChecksumError, match=rf"{fname} of dataset 'Fashion-MNIST' is corrupt.*Delete the file"):
         d2l.load_data_fashion_mnist(256)
 
 
