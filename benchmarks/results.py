@@ -1,0 +1,110 @@
+"""Re-run every training notebook of the course in full mode and write the results table benchmarks/RESULTS.md.
+
+A training notebook is one whose code calls a course trainer (``d2l.train_ch3``, ``train_ch6``, ...).
+Each runs in a fresh kernel, in memory (the committed notebook is not changed), with ``D2L_SMOKE`` unset.
+The final metrics are read from the trainers' own output lines (e.g. ``train loss 0.45, train acc 0.85,
+test acc 0.83``); every run of a notebook is listed in order. Naming notebooks re-runs only those and keeps
+the other rows of the table. For maintainers:
+
+    .venv/bin/python benchmarks/results.py [NOTEBOOK ...]     # default: all training notebooks
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+import torch
+from nbclient import NotebookClient
+
+import d2l_helpers as d2l
+
+ROOT = Path(__file__).resolve().parent.parent
+TRAINER = re.compile(r"\b(?:d2l\.)?train(?:_ch\d+|_seq2seq|_epoch_ch3)?\(")
+METRICS = re.compile(r"(?:train )?loss (?P<loss>[\d.]+), train acc (?P<train>[\d.]+), test acc (?P<test>[\d.]+)")
+
+
+def training_notebooks() -> list[Path]:
+    found = []
+    for path in sorted((ROOT / "notebooks").rglob("*.ipynb")):
+        if ".ipynb_checkpoints" in path.parts:
+            continue
+        nb = nbformat.read(path, as_version=4)
+        if any(c.cell_type == "code" and TRAINER.search(c.source) for c in nb.cells):
+            found.append(path)
+    return found
+
+
+def output_text(nb: nbformat.NotebookNode) -> str:
+    parts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            parts.append(out.get("text", "") if out.get("output_type") == "stream"
+                         else out.get("data", {}).get("text/plain", ""))
+    return "\n".join(parts)
+
+
+def run(path: Path) -> tuple[float, list[str]]:
+    nb = nbformat.read(path, as_version=4)
+    with tempfile.TemporaryDirectory(prefix="d2l-results-") as cwd:  # never write next to the notebook
+        start = time.perf_counter()
+        NotebookClient(nb, timeout=3600, kernel_name="python3", resources={"metadata": {"path": cwd}}).execute()
+        seconds = time.perf_counter() - start
+    runs = [f"train loss {m['loss']} / train acc {m['train']} / test acc {m['test']}"
+            for m in METRICS.finditer(output_text(nb))]
+    return seconds, runs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=Path)
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
+    args = parser.parse_args()
+    os.environ.pop("D2L_SMOKE", None)
+    paths = [p.resolve() for p in args.notebooks] or training_notebooks()
+    device = d2l.try_gpu()
+    device_text = torch.cuda.get_device_name(device) if device.type == "cuda" else f"CPU, {os.cpu_count()} cores"
+    rows = read_rows(args.out)
+    for path in paths:
+        rel = path.relative_to(ROOT).as_posix()
+        print(f"running {rel} ...", file=sys.stderr, flush=True)
+        seconds, runs = run(path)
+        print(f"  {seconds:.0f} s: {'; '.join(runs) or 'no trainer output'}", file=sys.stderr, flush=True)
+        rows[rel] = (f"| [{path.stem}](../{rel}) | {seconds / 60:.1f} | {'<br>'.join(runs) or '—'} | {device_text}, "
+                     f"torch {torch.__version__} | {datetime.date.today().isoformat()} |")
+    lines = [
+        "# Course results",
+        "",
+        "Every training notebook re-executed in full mode (default settings, `D2L_SMOKE` unset) by",
+        "`benchmarks/results.py`. Metrics are the trainers' final lines, one per training run in the notebook, in",
+        "order; minutes are wall-clock time for the whole notebook in a fresh kernel.",
+        "",
+        HEADER,
+        "|---|---|---|---|---|",
+        *(rows[k] for k in sorted(rows)),
+        "",
+    ]
+    args.out.write_text("\n".join(lines), encoding="utf-8")
+    print(f"wrote {args.out}", file=sys.stderr)
+
+
+HEADER = "| notebook | minutes | final metrics per run | device | date |"
+ROW = re.compile(r"^\| \[[^]]+\]\(\.\./(?P<rel>[^)]+)\) \|")
+
+
+def read_rows(path: Path) -> dict[str, str]:
+    """The table rows already in RESULTS.md, by notebook path."""
+    if not path.exists():
+        return {}
+    return {m["rel"]: line for line in path.read_text(encoding="utf-8").splitlines() if (m := ROW.match(line))}
+
+
+if __name__ == "__main__":
+    main()
