@@ -184,3 +184,53 @@ def test_4_10_download_extract_returns_a_folder_like_the_book(offline_data: Path
     monkeypatch.setenv("D2L_DATA_DIR", str(offline_data))
     folder = d2l.download_extract("fra-eng")
     assert Path(folder).name == "fra-eng" and (Path(folder) / "fra.txt").is_file()
+
+
+def test_6_2_and_6_4_book_code_on_d2l_corr2d() -> None:
+    class Conv2D(nn.Module):
+        def __init__(self, kernel_size):
+            super().__init__()
+            self.weight = nn.Parameter(torch.rand(kernel_size))
+            self.bias = nn.Parameter(torch.zeros(1))
+
+        def forward(self, x):
+            return d2l.corr2d(x, self.weight) + self.bias
+
+    X = torch.ones((6, 8))
+    X[:, 2:6] = 0
+    K = torch.tensor([[1.0, -1.0]])
+    Y = d2l.corr2d(X, K)
+    assert Y[:, 1].tolist() == [1.0] * 6 and Y[:, 5].tolist() == [-1.0] * 6
+    assert d2l.corr2d(X.t(), K).abs().sum() == 0  # the book's point: this kernel sees vertical edges only
+    assert Conv2D(kernel_size=(1, 2))(X).shape == (6, 7)
+
+    def corr2d_multi_in(X, K):
+        return sum(d2l.corr2d(x, k) for x, k in zip(X, K))
+
+    X = torch.tensor([[[0.0, 1.0, 2.0], [3.0, 4.0, 5.0], [6.0, 7.0, 8.0]],
+                      [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]])
+    K = torch.tensor([[[0.0, 1.0], [2.0, 3.0]], [[1.0, 2.0], [3.0, 4.0]]])
+    assert corr2d_multi_in(X, K).tolist() == [[56.0, 72.0], [104.0, 120.0]]
+
+
+def test_6_6_book_lenet_through_train_ch6(monkeypatch) -> None:
+    """The book's 6.6 code, unchanged, in smoke mode (a few batches, two epochs)."""
+    monkeypatch.setenv("D2L_SMOKE", "1")
+    net = nn.Sequential(
+        nn.Conv2d(1, 6, kernel_size=5, padding=2), nn.Sigmoid(),
+        nn.AvgPool2d(kernel_size=2, stride=2),
+        nn.Conv2d(6, 16, kernel_size=5), nn.Sigmoid(),
+        nn.AvgPool2d(kernel_size=2, stride=2),
+        nn.Flatten(),
+        nn.Linear(16 * 5 * 5, 120), nn.Sigmoid(),
+        nn.Linear(120, 84), nn.Sigmoid(),
+        nn.Linear(84, 10))
+    X = torch.rand(size=(1, 1, 28, 28), dtype=torch.float32)
+    for layer in net:
+        X = layer(X)
+    assert X.shape == (1, 10)
+    batch_size = 256
+    train_iter, test_iter = d2l.load_data_fashion_mnist(batch_size=batch_size)
+    lr, num_epochs = 0.9, 10
+    d2l.train_ch6(net, train_iter, test_iter, num_epochs, lr, d2l.try_gpu())
+    assert 0.0 <= d2l.evaluate_accuracy_gpu(net, test_iter) <= 1.0
