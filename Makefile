@@ -9,11 +9,12 @@ CELL_TIMEOUT ?= 600
 D2L_SMOKE ?= 1
 NOTEBOOKS := $(shell find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | sort)
 
-.PHONY: help setup lab test lint data notebooks clean
+.PHONY: help setup lab test test-book lint data notebooks clean
 
 help:
 	@echo "make lab        start JupyterLab on the course (sets up .venv on first use)"
 	@echo "make test       unit tests + every notebook under nbval (smoke mode; D2L_SMOKE=0 for full runs)"
+	@echo "make test-book  the book's own chapter-7 code at the book's sizes (smoke mode; slow on a CPU)"
 	@echo "make lint       ruff over the package, tests, benchmarks and notebooks"
 	@echo "make data       download and verify every course dataset into the data cache"
 	@echo "make notebooks  re-execute all notebooks in full mode and save their outputs (maintainers)"
@@ -35,7 +36,11 @@ lab: $(STAMP)
 # Notebooks run in parallel kernels: one math thread each avoids oversubscribing the cores.
 test: $(STAMP)
 	D2L_SMOKE=$(D2L_SMOKE) OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} $(BIN)/python -m pytest tests notebooks -n $(JOBS) --dist loadscope \
-	  --nbval-lax --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) -p no:cacheprovider
+	  --nbval-lax --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) -p no:cacheprovider -m "not book_scale"
+
+# The book's chapter-7 networks at 224/96 px: minutes per section on a CPU even in smoke mode; full runs on a GPU.
+test-book: $(STAMP)
+	D2L_SMOKE=$(D2L_SMOKE) $(BIN)/python -m pytest tests/test_book_ch7.py -m book_scale -p no:cacheprovider
 
 lint: $(STAMP)
 	$(BIN)/ruff check d2l_helpers tests benchmarks notebooks
