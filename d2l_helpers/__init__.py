@@ -31,8 +31,8 @@ __all__ = [
     "DATA_HUB", "DATA_URL", "Accumulator", "Animator", "ChecksumError", "DataNotFoundError", "Residual", "Scale",
     "TensorLoader", "Timer", "TrainResult", "accuracy", "corr2d", "count_params_flops", "data_dir", "download",
     "download_extract", "evaluate_accuracy", "evaluate_accuracy_gpu", "evaluate_loss", "get_dataloader_workers",
-    "get_fashion_mnist_labels", "linreg", "load_array", "load_data_fashion_mnist", "pick_scale", "plot", "plt", "pool2d",
-    "predict_ch3", "progress_bar", "read_fashion_mnist", "run_batches", "run_epochs", "set_axes", "set_figsize",
-    "sgd", "show_images", "smoke_mode", "squared_loss", "synthetic_data", "train", "train_ch3", "train_ch6",
-    "train_epoch", "train_epoch_ch3", "try_all_gpus", "try_gpu", "use_svg_display",
+    "get_fashion_mnist_labels", "linreg", "load_array", "load_data_fashion_mnist", "pick_scale", "plot", "plt",
+    "pool2d", "predict_ch3", "progress_bar", "read_fashion_mnist", "run_batches", "run_epochs", "set_axes",
+    "set_figsize", "sgd", "show_images", "smoke_mode", "squared_loss", "synthetic_data", "train", "train_ch3",
+    "train_ch6", "train_epoch", "train_epoch_ch3", "try_all_gpus", "try_gpu", "use_svg_display",
 ]

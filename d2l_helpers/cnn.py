@@ -1,7 +1,7 @@
 """Convolution pieces of chapters 6-7: 2-D cross-correlation, the residual block, and a parameter/FLOP counter.
 
-Introduced in 06_02_conv_layer (``corr2d``), 06_05_pooling (``pool2d``), 07_04_googlenet (``count_params_flops``) and 07_06_resnet
-(``Residual``).
+Introduced in 06_02_conv_layer (``corr2d``), 06_04_channels (``count_params_flops``), 06_05_pooling (``pool2d``)
+and 07_06_resnet (``Residual``).
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ class Residual(nn.Module):
 
 
 def count_params_flops(net: nn.Module, input_shape: Sequence[int]) -> tuple[int, int]:
-    """(parameters, multiply-adds) of one forward pass of ``net`` on one input of ``input_shape`` (C, H, W); 07_04.
+    """(parameters, multiply-adds) of one forward pass of ``net`` on one input of ``input_shape`` (C, H, W); 06_04.
 
     Counts the weights of every ``nn.Conv2d`` and ``nn.Linear`` (biases excluded) and their multiply-adds per
     output element, the convention of the lecture's Inception table (other layers are cheap and not counted).

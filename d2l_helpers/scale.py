@@ -2,7 +2,7 @@
 
 The book's settings need a GPU; the laptop's finish in minutes on a 2-core CPU. ``pick_scale`` takes both,
 uses the book's on a CUDA GPU and the laptop's otherwise, and ``D2L_SCALE=book|laptop`` overrides.
-Introduced in 07_01_alexnet.
+Introduced in 06_06_lenet.
 """
 
 from __future__ import annotations

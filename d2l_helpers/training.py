@@ -178,12 +178,14 @@ def train_ch3(net: Net, train_iter: Batches, test_iter: Batches, loss: Loss, num
 
 
 def predict_ch3(net: Net, test_iter: Batches, n: int = 6) -> None:
-    """Show the first ``n`` test images titled with the true and the predicted label; introduced in 03_06."""
+    """Show the first ``n`` test images titled with the true and the predicted label (net on any device); 03_06."""
     X, y = next(iter(test_iter))
+    device = None
     if isinstance(net, nn.Module):
         net.eval()
+        device = next((p.device for p in net.parameters()), None)
     with torch.no_grad():
-        preds = net(X).argmax(dim=1)
+        preds = net(X if device is None else X.to(device)).argmax(dim=1).cpu()
     titles = [f"{t}\n{p}" for t, p in zip(get_fashion_mnist_labels(y), get_fashion_mnist_labels(preds))][:n]
     show_images(X[:n, 0], 1, n, titles=titles)  # X[:n, 0]: (n, H, W), dropping the channel axis
 
