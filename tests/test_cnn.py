@@ -168,3 +168,34 @@ def test_train_ch6_bad_input() -> None:
     for epochs in (0, -1, 2.5):
         with pytest.raises(ValueError, match="num_epochs must be a positive integer"):
             d2l.train_ch6(_tiny_cnn(), data, data, epochs, 0.1, "cpu")  # type: ignore[arg-type]
+
+
+class BookResidual(nn.Module):
+    """The book's residual block (7.6), as the reference for d2l.Residual."""
+
+    def __init__(self, input_channels, num_channels, use_1x1conv=False, strides=1):
+        super().__init__()
+        self.conv1 = nn.Conv2d(input_channels, num_channels, kernel_size=3, padding=1, stride=strides)
+        self.conv2 = nn.Conv2d(num_channels, num_channels, kernel_size=3, padding=1)
+        self.conv3 = nn.Conv2d(input_channels, num_channels, kernel_size=1, stride=strides) if use_1x1conv else None
+        self.bn1 = nn.BatchNorm2d(num_channels)
+        self.bn2 = nn.BatchNorm2d(num_channels)
+
+    def forward(self, X):
+        Y = F.relu(self.bn1(self.conv1(X)))
+        Y = self.bn2(self.conv2(Y))
+        if self.conv3:
+            X = self.conv3(X)
+        Y += X
+        return F.relu(Y)
+
+
+@pytest.mark.parametrize("args", [(3, 3), (3, 6, True, 2)])
+def test_residual_equals_the_books_block(args: tuple) -> None:
+    torch.manual_seed(0)
+    book, ours = BookResidual(*args), d2l.Residual(*args)
+    ours.load_state_dict(book.state_dict())
+    X = torch.randn(2, 3, 6, 6)
+    for mode in (True, False):
+        book.train(mode), ours.train(mode)
+        assert torch.allclose(book(X), ours(X), atol=1e-6)
