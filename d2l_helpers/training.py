@@ -49,6 +49,10 @@ def check_num_epochs(num_epochs: int) -> int:
     return cap_epochs(num_epochs)
 
 
+def _length(data_iter: object) -> int | None:
+    return len(data_iter) if hasattr(data_iter, "__len__") else None  # type: ignore[arg-type]
+
+
 def run_batches(data_iter: Iterable[Any], step: Step, num_sums: int, bar: Bar | None = None) -> list[float]:
     """The one batch loop: add up ``step(batch)`` over ``data_iter``; the last of the ``num_sums`` values counts.
 
@@ -56,7 +60,7 @@ def run_batches(data_iter: Iterable[Any], step: Step, num_sums: int, bar: Bar | 
     """
     own_bar = bar is None
     if own_bar:
-        bar = progress_bar(len(data_iter) if hasattr(data_iter, "__len__") else None)
+        bar = progress_bar(_length(data_iter))
     metric = Accumulator(num_sums)
     try:
         for batch in data_iter:
@@ -133,10 +137,6 @@ def train_epoch(net: Net, train_iter: Batches, loss: Loss, updater: Updater,
     """
     loss_sum, correct, n = _train_epoch_sums(net, train_iter, loss, updater, device)
     return loss_sum / n, correct / n
-
-
-def _length(data_iter: object) -> int | None:
-    return len(data_iter) if hasattr(data_iter, "__len__") else None  # type: ignore[arg-type]
 
 
 def train(net: Net, train_iter: Batches, test_iter: Batches, loss: Loss, num_epochs: int, updater: Updater, *,
