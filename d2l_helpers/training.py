@@ -49,7 +49,7 @@ def check_num_epochs(num_epochs: int) -> int:
     return cap_epochs(num_epochs)
 
 
-def _length(data_iter: object) -> int | None:
+def length(data_iter: object) -> int | None:
     return len(data_iter) if hasattr(data_iter, "__len__") else None  # type: ignore[arg-type]
 
 
@@ -60,7 +60,7 @@ def run_batches(data_iter: Iterable[Any], step: Step, num_sums: int, bar: Bar | 
     """
     own_bar = bar is None
     if own_bar:
-        bar = progress_bar(_length(data_iter))
+        bar = progress_bar(length(data_iter))
     metric = Accumulator(num_sums)
     try:
         for batch in data_iter:
@@ -75,21 +75,28 @@ def run_batches(data_iter: Iterable[Any], step: Step, num_sums: int, bar: Bar | 
 
 
 def run_epochs(num_epochs: int, epoch: Callable[[int, Bar], Sequence[float | None]], *, batches_per_epoch: int | None,
-               legend: Sequence[str], ylim: tuple[float, float] | None = None,
-               yscale: str = "linear") -> Sequence[float | None]:
+               legend: Sequence[str], ylim: tuple[float, float] | None = None, yscale: str = "linear",
+               evaluate: Callable[[], Sequence[float]] | None = None, plot_every: int = 1,
+               ylabel: str | None = None) -> Sequence[float | None]:
     """The one epoch driver: ``epoch(i, bar)`` per epoch (capped in smoke mode), progress with an ETA, a live plot.
 
-    Returns the values the last epoch plotted.
+    Every ``plot_every`` epochs and after the last, ``evaluate()`` (e.g. held-out metrics) is called and its
+    values are plotted after the epoch's own. Returns the values plotted last.
     """
     num_epochs = check_num_epochs(num_epochs)
-    animator = Animator(xlabel="epoch", xlim=(1, max(num_epochs, 2)), ylim=ylim, yscale=yscale, legend=legend)
+    if isinstance(plot_every, bool) or not isinstance(plot_every, int) or plot_every < 1:
+        raise ValueError(f"plot_every must be a positive integer, got {plot_every!r}")
+    animator = Animator(xlabel="epoch", ylabel=ylabel, xlim=(1, max(num_epochs, 2)), ylim=ylim, yscale=yscale,
+                        legend=legend)
     total = num_epochs * batches_per_epoch if batches_per_epoch else None
     values: Sequence[float | None] = ()
     with progress_bar(total) as bar:
         for i in range(num_epochs):
             bar.set_description(f"epoch {i + 1}/{num_epochs}", refresh=False)
             values = epoch(i, bar)
-            animator.add(i + 1, values)
+            if (i + 1) % plot_every == 0 or i + 1 == num_epochs:
+                values = (*values, *(evaluate() if evaluate is not None else ()))
+                animator.add(i + 1, values)
     return values
 
 
@@ -153,15 +160,16 @@ def train(net: Net, train_iter: Batches, test_iter: Batches, loss: Loss, num_epo
             net.to(device)
     timer, seen = Timer(), [0.0]
 
-    def epoch(i: int, bar: Bar) -> tuple[float, float, float]:
+    def epoch(i: int, bar: Bar) -> tuple[float, float]:
         timer.start()
         loss_sum, correct, n = _train_epoch_sums(net, train_iter, loss, updater, device, bar)
         timer.stop()
         seen[0] += n
-        return loss_sum / n, correct / n, evaluate_accuracy(net, test_iter, device)
+        return loss_sum / n, correct / n
 
-    train_loss, train_acc, test_acc = run_epochs(num_epochs, epoch, batches_per_epoch=_length(train_iter),
-                                                 legend=["train loss", "train acc", "test acc"], ylim=ylim)
+    train_loss, train_acc, test_acc = run_epochs(num_epochs, epoch, batches_per_epoch=length(train_iter),
+                                                 legend=["train loss", "train acc", "test acc"], ylim=ylim,
+                                                 evaluate=lambda: (evaluate_accuracy(net, test_iter, device),))
     return TrainResult(train_loss, train_acc, test_acc, seen[0] / timer.sum(),  # type: ignore[arg-type]
                        str(device or "cpu"))
 

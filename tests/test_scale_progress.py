@@ -93,3 +93,18 @@ def test_run_epochs_drives_progress_over_all_epochs(monkeypatch: pytest.MonkeyPa
 
     assert d2l.run_epochs(3, epoch, batches_per_epoch=5, legend=["x"]) == (2.0,)
     assert seen == ["epoch 1/3: ", "epoch 2/3: ", "epoch 3/3: "]  # tqdm appends ": " to a description
+
+
+def test_run_epochs_evaluates_and_plots_every_few_epochs_and_after_the_last(no_smoke) -> None:
+    evaluated: list[int] = []
+    epochs = iter(range(1, 100))
+
+    def evaluate() -> tuple[float]:
+        evaluated.append(len(evaluated))
+        return (-1.0,)
+
+    values = d2l.run_epochs(7, lambda i, bar: (float(next(epochs)),), batches_per_epoch=None, legend=["a", "b"],
+                            evaluate=evaluate, plot_every=3)
+    assert values == (7.0, -1.0) and len(evaluated) == 3  # after epochs 3, 6 and 7
+    with pytest.raises(ValueError, match="plot_every must be a positive integer"):
+        d2l.run_epochs(2, lambda i, bar: (0.0,), batches_per_epoch=None, legend=["a"], plot_every=0)
