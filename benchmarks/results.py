@@ -100,10 +100,12 @@ def main() -> None:
     for path in paths:
         rel = path.relative_to(ROOT).as_posix()
         print(f"running {rel} ...", file=sys.stderr, flush=True)
+        load_before = os.getloadavg()[0]
         seconds, runs = run(path, args.inplace)
+        load = max(load_before, os.getloadavg()[0])  # above the core count, other work slowed this run down
         print(f"  {seconds:.0f} s: {'; '.join(runs) or 'no trainer output'}", file=sys.stderr, flush=True)
         row = (f"| [{path.stem}](../{rel}) | {seconds / 60:.1f} | {'<br>'.join(runs) or '—'} | {device_text}, "
-               f"torch {torch.__version__} | {datetime.date.today().isoformat()} |")
+               f"load {load:.1f}, torch {torch.__version__} | {datetime.date.today().isoformat()} |")
         update_table(args.out, rel, row)
     print(f"wrote {args.out}", file=sys.stderr)
 
@@ -123,7 +125,8 @@ def update_table(out: Path, rel: str, row: str) -> None:
             "",
             "Every training notebook re-executed in full mode (default settings, `D2L_SMOKE` unset) by",
             "`benchmarks/results.py`. Metrics are the trainers' final lines, one per training run in the notebook, in",
-            "order; minutes are wall-clock time for the whole notebook in a fresh kernel.",
+            "order; minutes are wall-clock time for the whole notebook in a fresh kernel. *load* is the machine's",
+            "1-minute load average around the run: above the number of cores, other work slowed the run down.",
             "",
             HEADER,
             "|---|---|---|---|---|",
