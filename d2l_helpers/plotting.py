@@ -1,7 +1,7 @@
 """Matplotlib helpers used by the lectures: figures, line plots, image grids and a live training plot.
 
 Introduced in 02_04_calculus (``plot``), 03_05_image_classification_dataset
-(``show_images``) and 03_06_softmax_regression_scratch (``Animator``).
+(``show_images``), 03_06_softmax_regression_scratch (``Animator``) and 10_01_attention_cues (``show_heatmaps``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import torch
 from matplotlib.axes import Axes
 
-__all__ = ["plt", "use_svg_display", "set_figsize", "set_axes", "plot", "show_images", "Animator"]
+__all__ = ["plt", "use_svg_display", "set_figsize", "set_axes", "plot", "show_images", "show_heatmaps", "Animator"]
 
 Fmts = Sequence[str]
 DEFAULT_FMTS: tuple[str, ...] = ("-", "m--", "g-.", "r:")
@@ -122,6 +122,27 @@ def show_images(
         if titles:
             ax.set_title(titles[i])
     return flat
+
+
+def show_heatmaps(matrices: Any, xlabel: str, ylabel: str, titles: Sequence[str] | None = None,
+                  figsize: tuple[float, float] = (2.5, 2.5), cmap: str = "Reds") -> None:
+    """Show a grid of heatmaps from ``matrices`` of shape (rows, columns, queries, keys); introduced in 10_01."""
+    if getattr(matrices, "ndim", None) != 4:
+        raise ValueError(f"show_heatmaps takes a 4-D tensor (rows, columns, queries, keys), got shape "
+                         f"{tuple(getattr(matrices, 'shape', ()))}; e.g. weights.reshape((1, 1, queries, keys))")
+    use_svg_display()
+    num_rows, num_cols = matrices.shape[0], matrices.shape[1]
+    fig, axes = plt.subplots(num_rows, num_cols, figsize=figsize, sharex=True, sharey=True, squeeze=False)
+    for i, (row_axes, row_matrices) in enumerate(zip(axes, matrices)):
+        for j, (ax, matrix) in enumerate(zip(row_axes, row_matrices)):
+            pcm = ax.imshow(_as_numpy(matrix), cmap=cmap)  # works for tensors on a GPU too
+            if i == num_rows - 1:
+                ax.set_xlabel(xlabel)
+            if j == 0:
+                ax.set_ylabel(ylabel)
+            if titles:
+                ax.set_title(titles[j])
+    fig.colorbar(pcm, ax=axes, shrink=0.6)
 
 
 def _is_many(v: Any) -> bool:
