@@ -127,8 +127,10 @@ class MultiHeadAttention(nn.Module):
                  dropout: float, bias: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if num_hiddens % num_heads:
+            below, above = num_hiddens // num_heads * num_heads, (num_hiddens // num_heads + 1) * num_heads
             raise ValueError(f"num_hiddens ({num_hiddens}) must be divisible by num_heads ({num_heads}): each head "
-                             f"gets num_hiddens / num_heads features; e.g. num_hiddens={num_heads * 8}")
+                             f"gets num_hiddens / num_heads features; use num_hiddens={below or above} or "
+                             f"{above}, or a num_heads that divides {num_hiddens}")
         self.num_heads = num_heads
         self.attention = DotProductAttention(dropout)
         self.W_q = nn.Linear(query_size, num_hiddens, bias=bias)
