@@ -30,7 +30,7 @@ from nbclient import NotebookClient
 import d2l_helpers as d2l
 
 ROOT = Path(__file__).resolve().parent.parent
-TRAINER = re.compile(r"\b(?:d2l\.)?train(?:_ch\d+|_seq2seq|_epoch_ch3)?\(")
+TRAINER = re.compile(r"\b(?:d2l\.)?train(?:_ch\d+|_seq2seq|_epoch_ch3|_epoch_ch8)?\(")
 METRICS = [  # (pattern of a trainer's or notebook's output line, how the table shows it)
     (re.compile(r"(?:train )?loss (?P<loss>[\d.]+), train acc (?P<train>[\d.]+), test acc (?P<test>[\d.]+)"),
      "train loss {loss} / train acc {train} / test acc {test}"),

@@ -34,7 +34,7 @@ from .scale import Scale, pick_scale
 from .scratch import linreg, sgd, squared_loss
 from .seq2seq import MaskedSoftmaxCELoss, Seq2SeqDecoder, Seq2SeqEncoder, sequence_mask
 from .seq2seq_training import bleu, evaluate_bleu, predict_seq2seq, train_seq2seq
-from .settings import data_dir, smoke_mode
+from .settings import cap_seconds, data_dir, smoke_mode
 from .text import Vocab, count_corpus, load_corpus_time_machine, read_time_machine, tokenize
 from .training import (
     TrainResult,
@@ -56,6 +56,7 @@ from .transformer import (
     PositionWiseFFN,
     TransformerDecoder,
     TransformerEncoder,
+    causal_valid_lens,
 )
 from .translation import (
     build_array_nmt,
@@ -74,13 +75,13 @@ __all__ = [
     "EncoderDecoder", "LMResult", "MaskedSoftmaxCELoss", "MultiHeadAttention", "PositionWiseFFN",
     "PositionalEncoding", "RNNModel", "RNNModelScratch", "Residual", "Scale", "Seq2SeqDecoder", "Seq2SeqEncoder",
     "SeqDataLoader", "TensorLoader", "Timer", "TrainResult", "TransformerDecoder", "TransformerEncoder", "Vocab",
-    "accuracy", "bleu", "build_array_nmt", "corr2d", "count_corpus", "count_params_flops", "data_dir", "download",
-    "download_extract", "evaluate_accuracy", "evaluate_accuracy_gpu", "evaluate_bleu", "evaluate_loss",
-    "evaluate_perplexity", "get_dataloader_workers", "get_fashion_mnist_labels", "grad_clipping", "linreg",
-    "load_array", "load_corpus_time_machine", "load_data_fashion_mnist", "load_data_nmt", "load_data_time_machine",
-    "load_heldout_nmt", "load_heldout_time_machine", "masked_softmax", "pick_scale", "plot", "plt", "pool2d",
-    "predict_ch3", "predict_ch8", "predict_seq2seq", "preprocess_nmt", "progress_bar", "read_data_nmt",
-    "read_fashion_mnist", "read_time_machine", "run_batches", "run_epochs", "seq_data_iter_random",
+    "accuracy", "bleu", "build_array_nmt", "cap_seconds", "causal_valid_lens", "corr2d", "count_corpus",
+    "count_params_flops", "data_dir", "download", "download_extract", "evaluate_accuracy", "evaluate_accuracy_gpu",
+    "evaluate_bleu", "evaluate_loss", "evaluate_perplexity", "get_dataloader_workers", "get_fashion_mnist_labels",
+    "grad_clipping", "linreg", "load_array", "load_corpus_time_machine", "load_data_fashion_mnist", "load_data_nmt",
+    "load_data_time_machine", "load_heldout_nmt", "load_heldout_time_machine", "masked_softmax", "pick_scale",
+    "plot", "plt", "pool2d", "predict_ch3", "predict_ch8", "predict_seq2seq", "preprocess_nmt", "progress_bar",
+    "read_data_nmt", "read_fashion_mnist", "read_time_machine", "run_batches", "run_epochs", "seq_data_iter_random",
     "seq_data_iter_sequential", "sequence_mask", "set_axes", "set_figsize", "sgd", "show_heatmaps", "show_images",
     "show_list_len_pair_hist", "smoke_mode", "squared_loss", "synthetic_data", "tokenize", "tokenize_nmt", "train",
     "train_ch3", "train_ch6", "train_ch8", "train_epoch", "train_epoch_ch3", "train_epoch_ch8", "train_seq2seq",

@@ -11,6 +11,7 @@ from pathlib import Path
 
 SMOKE_MAX_EPOCHS = 2
 SMOKE_MAX_BATCHES = 20
+SMOKE_MAX_SECONDS = 2.0
 
 
 def data_dir() -> Path:
@@ -36,3 +37,8 @@ def cap_epochs(num_epochs: int) -> int:
 def cap_batches() -> int | None:
     """Return the per-epoch batch cap of the course's large datasets: ``SMOKE_MAX_BATCHES`` in smoke mode, else None."""
     return SMOKE_MAX_BATCHES if smoke_mode() else None
+
+
+def cap_seconds(seconds: float) -> float:
+    """Return a training time budget in seconds, or at most ``SMOKE_MAX_SECONDS`` in smoke mode; 10_08."""
+    return min(seconds, SMOKE_MAX_SECONDS) if smoke_mode() else seconds

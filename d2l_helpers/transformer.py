@@ -110,8 +110,9 @@ class TransformerEncoder(Encoder):
         return X
 
 
-def causal_valid_lens(batch_size: int, num_steps: int, past: int, device: torch.device) -> torch.Tensor:
-    """(batch, num_steps) lengths: the query at position ``past + t`` may see keys 0 .. past + t."""
+def causal_valid_lens(batch_size: int, num_steps: int, past: int = 0,
+                      device: torch.device | str | None = None) -> torch.Tensor:
+    """(batch, num_steps) lengths: the query at position ``past + t`` may see keys 0 .. past + t; 10_07."""
     return torch.arange(past + 1, past + num_steps + 1, device=device).repeat(batch_size, 1)
 
 
@@ -138,7 +139,7 @@ class DecoderBlock(nn.Module):
         past = 0 if cache[self.i] is None else cache[self.i].shape[1]  # steps decoded before this call
         key_values = X if cache[self.i] is None else torch.cat((cache[self.i], X), dim=1)  # (batch, past+steps, d)
         cache[self.i] = key_values
-        dec_valid_lens = causal_valid_lens(X.shape[0], X.shape[1], past, X.device)  # in training and eval alike
+        dec_valid_lens = causal_valid_lens(X.shape[0], X.shape[1], past, device=X.device)  # in training and eval alike
         Y = self.addnorm1(X, self.attention1(X, key_values, key_values, dec_valid_lens))
         Z = self.addnorm2(Y, self.attention2(Y, enc_outputs, enc_outputs, enc_valid_lens))  # look at the source
         return self.addnorm3(Z, self.ffn(Z)), state

@@ -33,3 +33,12 @@ def test_caps_only_in_smoke_mode(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("D2L_SMOKE", "0")
     assert settings.cap_epochs(10) == 10
     assert settings.cap_batches() is None
+
+
+def test_cap_seconds_caps_a_time_budget_only_in_smoke_mode(monkeypatch) -> None:
+    from d2l_helpers.settings import SMOKE_MAX_SECONDS, cap_seconds
+
+    monkeypatch.setenv("D2L_SMOKE", "1")
+    assert cap_seconds(60) == SMOKE_MAX_SECONDS and cap_seconds(0.5) == 0.5
+    monkeypatch.delenv("D2L_SMOKE")
+    assert cap_seconds(60) == 60
