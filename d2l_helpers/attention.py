@@ -15,24 +15,20 @@ import torch
 from torch import nn
 
 from .encoder_decoder import Decoder
+from .seq2seq import length_mask
 
 
 def _valid_mask(shape: torch.Size, valid_lens: torch.Tensor, device: torch.device) -> torch.Tensor:
     """(batch, queries, keys) booleans: key j is valid for a query if j < its valid length."""
     batch, queries, keys = shape
-    if valid_lens.dim() == 1 and valid_lens.shape[0] == batch:  # one length per example, shared by its queries
-        lens = valid_lens.reshape(batch, 1).expand(batch, queries)
-    elif valid_lens.dim() == 1:
-        lens = valid_lens  # the wrong length: reported below
-    elif valid_lens.dim() == 2:  # one length per query
-        lens = valid_lens
-    else:
+    if valid_lens.dim() not in (1, 2):
         raise ValueError(f"valid_lens must be 1-D (batch,) or 2-D (batch, queries), "
                          f"got shape {tuple(valid_lens.shape)}")
-    if lens.shape != (batch, queries):
+    if tuple(valid_lens.shape) not in ((batch,), (batch, queries)):
         raise ValueError(f"valid_lens of shape {tuple(valid_lens.shape)} does not fit scores of shape {tuple(shape)}: "
                          "use (batch,) or (batch, queries)")
-    return torch.arange(keys, device=device) < lens.to(device).unsqueeze(-1)
+    lens = valid_lens.reshape(batch, -1).expand(batch, queries)  # one length per query
+    return length_mask(lens, keys, device)
 
 
 def masked_softmax(X: torch.Tensor, valid_lens: torch.Tensor | None) -> torch.Tensor:

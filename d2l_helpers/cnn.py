@@ -12,6 +12,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from .metrics import eval_mode
+
 
 def corr2d(X: torch.Tensor, K: torch.Tensor) -> torch.Tensor:
     """2-D cross-correlation of ``X`` (H, W) with kernel ``K`` (h, w) -> (H - h + 1, W - w + 1); 06_02.
@@ -86,13 +88,10 @@ def count_params_flops(net: nn.Module, input_shape: Sequence[int]) -> tuple[int,
             counts[1] += weights * (output.numel() // output.shape[-1])
 
     handles = [m.register_forward_hook(hook) for m in net.modules() if isinstance(m, nn.Conv2d | nn.Linear)]
-    was_training = net.training
     try:
-        net.eval()
-        with torch.no_grad():
+        with eval_mode(net):
             net(torch.zeros(1, *input_shape))
     finally:
         for handle in handles:
             handle.remove()
-        net.train(was_training)
     return counts[0], counts[1]

@@ -94,7 +94,8 @@ class SeqDataLoader:
     def __len__(self) -> int:
         """Batches per pass (the largest over the random offsets), for progress bars."""
         n = (len(self.corpus) - 1) // self.num_steps // self.batch_size
-        return n if cap_batches() is None else min(n, cap_batches() or n)
+        max_batches = cap_batches()
+        return n if max_batches is None else min(n, max_batches)
 
 
 def load_data_time_machine(batch_size: int, num_steps: int, use_random_iter: bool = False,

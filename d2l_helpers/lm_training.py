@@ -15,11 +15,11 @@ from typing import Any
 import torch
 from torch import nn
 
-from .metrics import Accumulator, Timer
-from .rnn import State, detach_state, grad_clipping, parameters_of, predict_ch8
+from .metrics import Accumulator, Timer, eval_mode
+from .rnn import State, detach_state, device_of, grad_clipping, predict_ch8
 from .scratch import sgd
 from .text import Vocab
-from .training import Bar, Step, length, run_batches, run_epochs
+from .training import Bar, Step, check_lr, length, run_batches, run_epochs
 
 LMUpdater = torch.optim.Optimizer | Callable[..., None]
 CLIP_THETA = 1.0  # the book's gradient-norm limit
@@ -39,20 +39,27 @@ class LMResult:
         return f"train perplexity {self.perplexity:.2f}{heldout}"
 
 
+def _lm_forward(net: Any, batch: tuple[torch.Tensor, torch.Tensor], state: State,
+                device: torch.device | str) -> tuple[torch.Tensor, torch.Tensor, State]:
+    """Outputs (num_steps * batch, vocab_size), time-major labels (num_steps * batch,) and the next state."""
+    X, Y = batch
+    y = Y.T.reshape(-1).to(device)  # time-major like the outputs
+    y_hat, state = net(X.to(device), state)
+    return y_hat, y.long(), state
+
+
 def _lm_step(net: Any, loss: nn.Module, updater: LMUpdater, device: torch.device | str,
              use_random_iter: bool) -> Step:
     """Batch step for (X, Y) token batches; returns (loss sum, tokens). The state lives between batches."""
     state: list[State] = [None]
 
     def step(batch: tuple[torch.Tensor, torch.Tensor]) -> tuple[float, int]:
-        X, Y = batch
         if state[0] is None or use_random_iter:  # random batches do not continue each other: start afresh
-            state[0] = net.begin_state(batch_size=X.shape[0], device=device)
+            state[0] = net.begin_state(batch_size=batch[0].shape[0], device=device)
         else:  # carry the state on, but cut the graph: backpropagate through this batch only
             state[0] = detach_state(state[0])
-        y = Y.T.reshape(-1).to(device)  # (num_steps * batch,), time-major like the outputs
-        y_hat, state[0] = net(X.to(device), state[0])  # y_hat: (num_steps * batch, vocab_size)
-        l = loss(y_hat, y.long()).mean()
+        y_hat, y, state[0] = _lm_forward(net, batch, state[0], device)
+        l = loss(y_hat, y).mean()
         if isinstance(updater, torch.optim.Optimizer):
             updater.zero_grad()
             l.backward()
@@ -67,15 +74,11 @@ def _lm_step(net: Any, loss: nn.Module, updater: LMUpdater, device: torch.device
     return step
 
 
-def _set_mode(net: Any, training: bool) -> None:
-    if isinstance(net, nn.Module):
-        net.train(training)
-
-
 def train_epoch_ch8(net: Any, train_iter: Any, loss: nn.Module, updater: LMUpdater, device: torch.device | str,
                     use_random_iter: bool, bar: Bar | None = None) -> tuple[float, float]:
     """One pass over ``train_iter``; returns (perplexity, tokens per second); introduced in 08_05."""
-    _set_mode(net, True)
+    if isinstance(net, nn.Module):
+        net.train()
     timer = Timer()
     loss_sum, n = run_batches(train_iter, _lm_step(net, loss, updater, device, use_random_iter), 2, bar)
     return math.exp(loss_sum / n), n / timer.stop()
@@ -83,18 +86,14 @@ def train_epoch_ch8(net: Any, train_iter: Any, loss: nn.Module, updater: LMUpdat
 
 def evaluate_perplexity(net: Any, data_iter: Any, device: torch.device | str | None = None) -> float:
     """Perplexity of ``net`` on ``data_iter``, the state carried across its sequential batches (beyond the book)."""
-    device = parameters_of(net)[0].device if device is None else device
-    training = isinstance(net, nn.Module) and net.training
-    _set_mode(net, False)
+    device = device_of(net) if device is None else device
     metric, state = Accumulator(2), None  # (loss sum, tokens)
-    with torch.no_grad():
-        for X, Y in data_iter:
+    with eval_mode(net):
+        for batch in data_iter:
             if state is None:
-                state = net.begin_state(batch_size=X.shape[0], device=device)
-            y = Y.T.reshape(-1).to(device)
-            y_hat, state = net(X.to(device), state)
-            metric.add(float(nn.functional.cross_entropy(y_hat, y.long(), reduction="sum")), y.numel())
-    _set_mode(net, training)
+                state = net.begin_state(batch_size=batch[0].shape[0], device=device)
+            y_hat, y, state = _lm_forward(net, batch, state, device)
+            metric.add(float(nn.functional.cross_entropy(y_hat, y, reduction="sum")), y.numel())
     if metric[1] == 0:
         raise ValueError("evaluate_perplexity got an empty data iterator; nothing to evaluate")
     return math.exp(metric[0] / metric[1])
@@ -107,8 +106,7 @@ def train_ch8(net: Any, train_iter: Any, vocab: Vocab, lr: float, num_epochs: in
     Plots training perplexity (and held-out perplexity on ``test_iter``, beyond the book) every ``plot_every``
     epochs; prints the book's final line and the continuations of 'time traveller' and 'traveller'.
     """
-    if isinstance(lr, bool) or not isinstance(lr, int | float) or not lr > 0:
-        raise ValueError(f"lr must be a positive number, got {lr!r}")
+    check_lr(lr)
     loss = nn.CrossEntropyLoss()
     if isinstance(net, nn.Module):
         net.to(device)

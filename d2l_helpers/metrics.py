@@ -6,9 +6,10 @@ Introduced in 03_02_linear_regression_scratch (``Timer``), 03_06_softmax_regress
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 import torch
 from torch import nn
@@ -94,18 +95,27 @@ def to_device(X: torch.Tensor, y: torch.Tensor, device: torch.device | None) -> 
     return (X, y) if device is None else (X.to(device), y.to(device))
 
 
-def evaluate_accuracy(net: Net, data_iter: Batches, device: torch.device | None = None) -> float:
-    """Accuracy of ``net`` over all batches of ``data_iter`` (eval mode, no gradients); introduced in 03_06."""
+@contextlib.contextmanager
+def eval_mode(net: object) -> Iterator[None]:
+    """Run the block without gradients and, for an ``nn.Module``, in eval mode; its mode is restored after."""
     was_training = isinstance(net, nn.Module) and net.training
     if isinstance(net, nn.Module):
         net.eval()
+    try:
+        with torch.no_grad():
+            yield
+    finally:
+        if was_training:
+            net.train()  # type: ignore[union-attr]
+
+
+def evaluate_accuracy(net: Net, data_iter: Batches, device: torch.device | None = None) -> float:
+    """Accuracy of ``net`` over all batches of ``data_iter`` (eval mode, no gradients); introduced in 03_06."""
     metric = Accumulator(2)  # (correct predictions, examples)
-    with torch.no_grad():
+    with eval_mode(net):
         for X, y in data_iter:
             X, y = to_device(X, y, device)
             metric.add(accuracy(net(X), y), y.numel())
-    if was_training:
-        net.train()  # type: ignore[union-attr]
     if metric[1] == 0:
         raise ValueError("evaluate_accuracy got an empty data iterator; nothing to evaluate")
     return metric[0] / metric[1]

@@ -14,6 +14,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from .metrics import eval_mode
 from .text import Vocab
 
 State = Any  # torch.Tensor | tuple[torch.Tensor, ...]
@@ -92,7 +93,8 @@ def parameters_of(net: Any) -> list[torch.Tensor]:
     return [p for p in params if p.requires_grad]
 
 
-def _device_of(net: Any) -> torch.device:
+def device_of(net: Any) -> torch.device:
+    """Where the model's parameters live."""
     return parameters_of(net)[0].device
 
 
@@ -101,12 +103,9 @@ def predict_ch8(prefix: str, num_preds: int, net: Any, vocab: Vocab,
     """Warm the state up on ``prefix``, then append ``num_preds`` most likely characters; introduced in 08_05."""
     if not prefix:
         raise ValueError("predict_ch8 needs a non-empty prefix to warm up the state, e.g. 'time traveller'")
-    device = _device_of(net) if device is None else device
-    training = isinstance(net, nn.Module) and net.training
-    if isinstance(net, nn.Module):
-        net.eval()  # no dropout while generating
+    device = device_of(net) if device is None else device
     outputs = [vocab[prefix[0]]]
-    with torch.no_grad():
+    with eval_mode(net):  # no dropout while generating
         state = net.begin_state(batch_size=1, device=device)
         for y in prefix[1:]:  # warm-up: feed the prefix, keep only the state
             _, state = net(torch.tensor([[outputs[-1]]], device=device), state)  # input (1, 1)
@@ -114,8 +113,6 @@ def predict_ch8(prefix: str, num_preds: int, net: Any, vocab: Vocab,
         for _ in range(num_preds):
             y_hat, state = net(torch.tensor([[outputs[-1]]], device=device), state)  # y_hat: (1, vocab_size)
             outputs.append(int(y_hat.argmax(dim=1).reshape(1)))
-    if training:
-        net.train()
     return "".join(vocab.idx_to_token[i] for i in outputs)
 
 

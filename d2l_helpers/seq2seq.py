@@ -58,6 +58,11 @@ class Seq2SeqDecoder(Decoder):
         return output, (hidden, state[1])
 
 
+def length_mask(valid_len: torch.Tensor, num_steps: int, device: torch.device | str) -> torch.Tensor:
+    """Booleans of shape (*valid_len.shape, num_steps): step j is valid where j < the length."""
+    return torch.arange(num_steps, device=device) < valid_len.to(device).unsqueeze(-1)
+
+
 def sequence_mask(X: torch.Tensor, valid_len: torch.Tensor, value: float = 0) -> torch.Tensor:
     """``X`` (batch, steps, ...) with every step at or past each row's valid length set to ``value``; 09_07.
 
@@ -66,8 +71,7 @@ def sequence_mask(X: torch.Tensor, valid_len: torch.Tensor, value: float = 0) ->
     if valid_len.shape[0] != X.shape[0]:
         raise ValueError(f"valid_len needs one length per row of X: X has {X.shape[0]} rows, valid_len has shape "
                          f"{tuple(valid_len.shape)}")
-    steps = torch.arange(X.shape[1], device=X.device)
-    mask = steps[None, :] < valid_len.to(X.device)[:, None]  # (batch, steps)
+    mask = length_mask(valid_len, X.shape[1], X.device)  # (batch, steps)
     mask = mask.reshape(*mask.shape, *([1] * (X.ndim - 2)))
     return torch.where(mask, X, torch.as_tensor(value, dtype=X.dtype, device=X.device))
 

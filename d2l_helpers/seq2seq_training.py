@@ -20,7 +20,7 @@ from .metrics import Timer
 from .rnn import grad_clipping
 from .seq2seq import MaskedSoftmaxCELoss
 from .text import Vocab
-from .training import Bar, length, run_batches, run_epochs
+from .training import Bar, check_lr, length, run_batches, run_epochs
 from .translation import preprocess_nmt, truncate_pad
 
 
@@ -40,8 +40,7 @@ def train_seq2seq(net: nn.Module, data_iter: Iterable[Any], lr: float, num_epoch
 
     Prints the loss per target token and the training speed, as the book's trainer does.
     """
-    if isinstance(lr, bool) or not isinstance(lr, int | float) or not lr > 0:
-        raise ValueError(f"lr must be a positive number, got {lr!r}")
+    check_lr(lr)
     net.apply(init_seq2seq)
     net.to(device)
     optimizer = torch.optim.Adam(net.parameters(), lr=lr)

@@ -49,6 +49,12 @@ def check_num_epochs(num_epochs: int) -> int:
     return cap_epochs(num_epochs)
 
 
+def check_lr(lr: float) -> None:
+    """Raise a ValueError unless ``lr`` is a positive number (the course trainers' learning rates)."""
+    if isinstance(lr, bool) or not isinstance(lr, int | float) or not lr > 0:
+        raise ValueError(f"lr must be a positive number, got {lr!r}")
+
+
 def length(data_iter: object) -> int | None:
     return len(data_iter) if hasattr(data_iter, "__len__") else None  # type: ignore[arg-type]
 
@@ -238,8 +244,7 @@ def train_ch6(net: nn.Module, train_iter: Batches, test_iter: Batches, num_epoch
 
     Prints the device first and, at the end, loss, train and test accuracy and training examples per second.
     """
-    if isinstance(lr, bool) or not isinstance(lr, int | float) or not lr > 0:
-        raise ValueError(f"lr must be a positive number, got {lr!r}")
+    check_lr(lr)
     check_num_epochs(num_epochs)
     X, _ = next(iter(train_iter))
     check_image_batch(net, X)
